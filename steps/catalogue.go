@@ -40,6 +40,15 @@ const (
 	KindPutDenied     = "validate.put-denied"
 	KindKMS           = "validate.kms"
 	KindChecksum      = "validate.checksum"
+
+	KindRegisterManual      = "register.manual"
+	KindRegisterLogin       = "register.login"
+	KindRegisterDenied      = "register.permission-denied"
+	KindRegisterInvalid     = "register.invalid-argument"
+	KindRegisterNameTaken   = "register.name-taken"
+	KindRegisterProject     = "register.project-not-found"
+	KindRegisterUnavailable = "register.unavailable"
+	KindRegisterCLI         = "register.cli-failed"
 )
 
 // CatalogueKinds lists every catalogue key, in the order the documentation
@@ -53,6 +62,8 @@ func CatalogueKinds() []string {
 		KindUserInvalidName, KindUserNotOurs,
 		KindKeyLimit, KindKeyFileExists, KindKeyFile,
 		KindKeyNeverValid, KindPutDenied, KindKMS, KindChecksum,
+		KindRegisterManual, KindRegisterLogin, KindRegisterDenied, KindRegisterInvalid, KindRegisterNameTaken,
+		KindRegisterProject, KindRegisterUnavailable, KindRegisterCLI,
 		KindNetwork, KindThrottled, KindCanceled, KindUnexpected,
 	}
 }
@@ -307,6 +318,71 @@ func catalogue(kind string, f Facts) Diagnosis {
 			Why:   "Newer AWS SDKs add CRC32 checksum trailers to uploads; several S3-compatible stores reject them (XAmzContentSHA256Mismatch or an unsupported header).",
 			Fix:   []string{"Pass --endpoint-url so the wizard sends checksums only when required, and make sure the endpoint is the store's S3 API address."},
 			Retry: true, Edit: "endpoint-url",
+		}
+	case KindRegisterManual:
+		return Diagnosis{
+			Title:    "Register the connector with STRM Privacy yourself",
+			Why:      "The wizard found no STRM login and no strm CLI to register with. " + f.Note,
+			Fix:      []string{"Install the strm CLI and log in (strm auth login), then run the command below — or rerun the wizard, which reuses everything already made."},
+			Commands: []string{"strm auth login", RegisterCommand(c)},
+			Retry:    true,
+		}
+	case KindRegisterLogin:
+		return Diagnosis{
+			Title:    "You are not logged in to STRM Privacy",
+			Why:      "STRM refused the access token, or none could be found or refreshed. " + f.Note,
+			Fix:      []string{"Log in with the strm CLI, then retry (or set STRM_ACCESS_TOKEN)."},
+			Commands: []string{"strm auth login", RegisterCommand(c)},
+			Retry:    true,
+		}
+	case KindRegisterDenied:
+		return Diagnosis{
+			Title:    "STRM Privacy does not allow you to create data connectors here",
+			Why:      "Your login is valid, but your role in the project does not include creating data connectors.",
+			Fix:      []string{"Ask a project admin for the permission, or choose another project with --strm-project."},
+			Commands: []string{RegisterCommand(c)},
+			Retry:    true, Edit: "strm-project",
+		}
+	case KindRegisterInvalid:
+		return Diagnosis{
+			Title: fmt.Sprintf("STRM Privacy rejected the connector %q", c.Connector),
+			Why:   "An input did not meet STRM's rules: the name must be 4 to 100 characters; the bucket and credentials must be set.",
+			Fix:   []string{"Correct the input named in the message below and retry."},
+			Retry: true, Edit: "connector",
+		}
+	case KindRegisterNameTaken:
+		return Diagnosis{
+			Title: fmt.Sprintf("A data connector named %q already exists for another bucket (%s)", c.Connector, f.Region),
+			Why:   "Connector names are unique in a project; this one points elsewhere, so the wizard will not touch it.",
+			Fix:   []string{"Choose another name with --connector, or delete the old connector if it is unused."},
+			Commands: []string{
+				"strm delete data-connector " + ShellQuote(c.Connector),
+			},
+			Retry: true, Edit: "connector",
+		}
+	case KindRegisterProject:
+		return Diagnosis{
+			Title:    "The STRM project could not be found",
+			Why:      "No project with that name is visible to your login, or no active project is set.",
+			Fix:      []string{"Name the project with --strm-project, or set the active one: strm context project <name>."},
+			Commands: []string{"strm list projects"},
+			Retry:    true, Edit: "strm-project",
+		}
+	case KindRegisterUnavailable:
+		return Diagnosis{
+			Title:    fmt.Sprintf("Cannot reach the STRM Privacy API at %s", c.STRMAPIHost),
+			Why:      "The connection failed or timed out: network, proxy, or a wrong --strm-api-host.",
+			Fix:      []string{"Check your network and --strm-api-host, then retry; everything in AWS is already done."},
+			Commands: []string{RegisterCommand(c)},
+			Retry:    true, Edit: "strm-api-host",
+		}
+	case KindRegisterCLI:
+		return Diagnosis{
+			Title:    "The strm CLI failed to create the connector",
+			Why:      "The wizard ran the strm CLI (no API login was found) and it reported an error, shown below.",
+			Fix:      []string{"Fix what the CLI says (often: strm auth login), then retry."},
+			Commands: []string{"strm auth login", RegisterCommand(c)},
+			Retry:    true,
 		}
 	case KindUnexpected:
 		return Diagnosis{

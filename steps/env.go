@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/strmprivacy/s3-connector-wizard/awsops"
+	"github.com/strmprivacy/s3-connector-wizard/strm"
 )
 
 // Env is what steps run with: the inputs, the clients, the journal and the
@@ -20,9 +21,10 @@ type Env struct {
 	// "same endpoint and region as AWS, static key" (awsops.WithStaticKey).
 	KeyClients func(keyID string, secret awsops.Secret) *awsops.Clients
 
-	// Registrar registers the connector with STRM Privacy; nil means
-	// registration is left to the user (status manual).
-	Registrar Registrar
+	// STRM is how the register step reaches STRM Privacy (its environment:
+	// variables, PATH, HTTP client); the zero value is the real process's.
+	// API host and auth URL come from Config.
+	STRM strm.Options
 
 	// Now is the clock (tests pin it). Nil means time.Now.
 	Now func() time.Time

@@ -2,7 +2,8 @@ package steps
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/strmprivacy/s3-connector-wizard/internal/shell"
 )
 
 func sprintf(format string, args ...any) string {
@@ -14,28 +15,7 @@ func sprintf(format string, args ...any) string {
 
 // ShellQuote quotes s for a POSIX shell when it needs quoting, so that
 // commands shown to the user can be pasted as they are.
-func ShellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@,+%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func ShellQuote(s string) string { return shell.Quote(s) }
 
 // command joins a program and its arguments, quoting each argument.
-func command(args ...string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = ShellQuote(a)
-	}
-	return strings.Join(q, " ")
-}
+func command(args ...string) string { return shell.Join(args...) }

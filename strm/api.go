@@ -16,6 +16,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	"github.com/strmprivacy/s3-connector-wizard/internal/shell"
 )
 
 // isLoopback reports whether hostport names this machine: localhost,
@@ -134,6 +136,6 @@ func sameBucket(req CreateRequest, existing Connector, projectName string, cause
 		Kind:   KindAlreadyExists,
 		Op:     "create data connector",
 		Err:    cause,
-		Detail: fmt.Sprintf("data connector %q already exists in %s and points at bucket %q, not %q; choose another name or delete it with `strm delete data-connector %s`", req.Name, where, existing.BucketName, req.Bucket, shellQuote(req.Name)),
+		Detail: fmt.Sprintf("data connector %q already exists in %s and points at bucket %q, not %q; choose another name or delete it with `strm delete data-connector %s`", req.Name, where, existing.BucketName, req.Bucket, shell.Quote(req.Name)),
 	}
 }

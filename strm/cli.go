@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+
+	"github.com/strmprivacy/s3-connector-wizard/internal/shell"
 )
 
 const defaultCredentialsFile = "s3.json"
@@ -21,12 +23,12 @@ func ManualCommand(req CreateRequest) string {
 	if file == "" {
 		file = defaultCredentialsFile
 	}
-	parts := []string{"strm", "create", "data-connector", "s3", shellQuote(req.Name), shellQuote(req.Bucket), "--credentials-file=" + shellQuote(file)}
+	parts := []string{"strm", "create", "data-connector", "s3", shell.Quote(req.Name), shell.Quote(req.Bucket), "--credentials-file=" + shell.Quote(file)}
 	if req.AssumeRoleARN != "" {
-		parts = append(parts, "--assume-role-arn="+shellQuote(req.AssumeRoleARN))
+		parts = append(parts, "--assume-role-arn="+shell.Quote(req.AssumeRoleARN))
 	}
 	if req.Project != "" {
-		parts = append(parts, "--project", shellQuote(req.Project))
+		parts = append(parts, "--project", shell.Quote(req.Project))
 	}
 	return strings.Join(parts, " ")
 }
@@ -149,23 +151,4 @@ func newCLIError(args []string, stderr []byte, err error) *CLIError {
 		e.Stderr = err.Error()
 	}
 	return e
-}
-
-// shellQuote quotes s for a POSIX shell when it holds anything but safe
-// characters.
-func shellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@,+%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
