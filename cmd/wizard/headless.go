@@ -207,4 +207,3 @@ func indent(s, pad string) string {
 	}
 	return strings.Join(lines, "")
 }
-

@@ -186,4 +186,3 @@ func runInteractive(ctx context.Context, opts *Options) int {
 	}
 	return runTUI(ctx, opts)
 }
-
