@@ -106,6 +106,9 @@ func printResult(w io.Writer, id string, r steps.Result) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "    warning: %s\n", warn)
 	}
+	if r.Output != "" {
+		fmt.Fprint(w, indent(strings.TrimRight(r.Output, "\n")+"\n", "    "))
+	}
 	if r.Status == steps.StatusFailed && r.Diagnosis != nil {
 		printDiagnosis(w, r.Diagnosis, r.Detail)
 	}
