@@ -90,7 +90,7 @@ func Classify(err error) Kind {
 	if errors.As(err, &apiErr) {
 		code := apiErr.ErrorCode()
 		if k, ok := kindOfCode(code); ok {
-			if k == KindAccessDenied && strings.Contains(apiErr.ErrorMessage(), "KMS") {
+			if k == KindAccessDenied && strings.Contains(strings.ToLower(apiErr.ErrorMessage()), "kms:") {
 				return KindKMS
 			}
 			return k
