@@ -78,7 +78,11 @@ func runHeadless(ctx context.Context, opts *Options) int {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(rep)
 	}
-	if !ok {
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(opts.IO.ErrOut, "wizard: interrupted; what was created is recorded in %s\n", journal.Path())
+		return exitInterrupted
+	case !ok:
 		return exitFailed
 	}
 	return exitOK

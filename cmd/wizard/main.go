@@ -31,6 +31,8 @@ const (
 	exitOK      = 0
 	exitFailed  = 1 // a step failed
 	exitBadArgs = 2 // bad flags or input, said before any AWS call
+
+	exitInterrupted = 130 // Ctrl-C, as shells report it
 )
 
 // IOStreams are the program's standard streams, injected so tests can run
