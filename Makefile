@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: test fmt-check vet unit fuzz tmux build
+.PHONY: test fmt-check vet unit fuzz tmux build bench
 
 test: fmt-check vet unit fuzz tmux
 
@@ -25,3 +25,6 @@ tmux:
 
 build:
 	go build -o wizard ./cmd/wizard
+
+bench:
+	scripts/bench.sh

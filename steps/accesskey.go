@@ -59,7 +59,7 @@ func (AccessKeyStep) Run(ctx context.Context, env *Env) Result {
 	env.record(&res, Entry{Type: ResAccessKey, Name: key.ID, Parent: cfg.User, Action: "created",
 		Cleanup: awsCmd(cfg, "iam", "delete-access-key", "--user-name", cfg.User, "--access-key-id", key.ID)})
 	env.State.Key, env.State.KeyCreated, env.State.KeyFromFile = key, true, false
-	if err := atomicfile.Write(cfg.CredentialsFile, awsops.CredentialsFileJSON(key), 0o600); err != nil {
+	if err := atomicfile.WriteDurable(cfg.CredentialsFile, awsops.CredentialsFileJSON(key), 0o600); err != nil {
 		facts.Err, facts.Note = err, ""
 		r := failed(err, facts, KindKeyFile)
 		r.Warnings = res.Warnings

@@ -10,8 +10,21 @@ import (
 
 // Write writes data to path with the given mode: a temporary file in the
 // same directory (created with that mode, so a secret is never readable by
-// others, even briefly), synced, then renamed over path.
-func Write(path string, data []byte, mode os.FileMode) (err error) {
+// others, even briefly), then renamed over path. A crash or Ctrl-C leaves
+// the old file or the new one, never half of one. It does not fsync: use
+// WriteDurable for what must also survive a power cut.
+func Write(path string, data []byte, mode os.FileMode) error {
+	return write(path, data, mode, false)
+}
+
+// WriteDurable is Write with an fsync before the rename, for files whose
+// loss costs more than a few milliseconds (the credentials file: its secret
+// cannot be fetched from AWS again).
+func WriteDurable(path string, data []byte, mode os.FileMode) error {
+	return write(path, data, mode, true)
+}
+
+func write(path string, data []byte, mode os.FileMode, durable bool) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -32,8 +45,10 @@ func Write(path string, data []byte, mode os.FileMode) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if durable {
+		if err = tmp.Sync(); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
